@@ -1,0 +1,5 @@
+import { ensureTemplateDatabase } from './template-db';
+
+export default async function globalSetup(): Promise<void> {
+  await ensureTemplateDatabase();
+}
