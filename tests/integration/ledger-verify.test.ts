@@ -249,3 +249,24 @@ describe('the nightly ledger:verify job', () => {
     await expectClean();
   });
 });
+
+describe('statistics after bulk changes', () => {
+  it('analyses the ledger tables changed by more than a tenth before verifying, and only those', async () => {
+    const { refreshStaleLedgerStatistics } = await import('~/domain/ledger/verify.server');
+    await refreshStaleLedgerStatistics(getDb());
+    // 3,000 header rows in and out again (no entries, so nothing to tamper): 6,000 modifications.
+    await bypassingTriggers(async (c) => {
+      await c.query(
+        `INSERT INTO "LedgerTransaction" ("id", "allianceId", "kind", "idempotencyKey", "actorSystem")
+         SELECT gen_random_uuid(), $1, 'ADJUSTMENT', 'bulk-stats:' || g, 'test' FROM generate_series(1, 3000) g`,
+        [world.tenant.allianceId],
+      );
+      await c.query(`DELETE FROM "LedgerTransaction" WHERE "idempotencyKey" LIKE 'bulk-stats:%'`);
+    });
+    await withPg(ctx.databaseUrl, (c) => c.query('SELECT pg_stat_force_next_flush()').then(() => undefined));
+    let analysed: string[] = [];
+    await expect.poll(async () => (analysed = await refreshStaleLedgerStatistics(getDb())), { timeout: 10_000, interval: 250 }).toContain('LedgerTransaction');
+    expect(analysed).not.toContain('LedgerEntry');
+    await expectClean();
+  });
+});
